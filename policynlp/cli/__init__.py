@@ -1,0 +1,30 @@
+"""The ``policynlp`` command line.
+
+Each command group lives in its own module and registers itself on :data:`app`.
+Heavy imports (torch, transformers) happen inside commands, so ``--help`` is fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from policynlp.cli import base as _base
+from policynlp.cli import data as _data
+from policynlp.cli import extract as _extract
+
+app = typer.Typer(
+    name="policynlp",
+    help="Structured extraction from Chinese health-bureau policy reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_extract.register(app)
+app.add_typer(_data.app, name="data")
+app.add_typer(_base.app, name="base")
+
+
+def main() -> None:
+    """Entry point of the ``policynlp`` console script."""
+    app()
