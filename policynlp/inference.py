@@ -1,0 +1,204 @@
+"""Running the joint model over pieces of text: prepare -> batch -> run -> merge -> decode.
+
+A document is covered by *pieces*: its sections (classified, with their heading
+path as context) and the rest of its kept text (titles, headings), tagged for
+entities only. Every piece is windowed (see :mod:`policynlp.alignment`); windows
+from all pieces of all documents are sorted by length and batched, so padding
+stays small. Overlapping windows are merged by averaging token probabilities.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import torch
+
+from policynlp.alignment import (
+    PieceTokens,
+    Window,
+    context_ids,
+    decode_spans,
+    make_windows,
+    special_ids,
+    tokenize_piece,
+)
+from policynlp.records import Section
+
+CONTEXT_SEPARATOR = " / "
+_LINE = re.compile(r"[^\n]+")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of one text to encode.
+
+    Attributes:
+        start: Offset into the text.
+        end: End offset (exclusive).
+        context: Text placed before the piece (a heading path), may be empty.
+        section: Index of the section this piece is, or ``None`` for other text.
+    """
+
+    start: int
+    end: int
+    context: str = ""
+    section: int | None = None
+
+
+@dataclass
+class PiecePrediction:
+    """What the model found in one piece.
+
+    Attributes:
+        spans: ``(start, end, label, score)`` entity spans, offsets into the text.
+        theme: Theme probabilities (only for section pieces).
+        kind: Kind probabilities (only for section pieces).
+    """
+
+    spans: list[tuple[int, int, str, float]] = field(default_factory=list)
+    theme: list[float] | None = None
+    kind: list[float] | None = None
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def plan_pieces(
+    text: str,
+    sections: Sequence[Section],
+    skip: Sequence[tuple[int, int]] = (),
+) -> list[Piece]:
+    """Cover ``text`` with pieces: one per section, and one per line of the other kept text.
+
+    Args:
+        text: The whole text.
+        sections: Sections in text order (non-overlapping).
+        skip: Regions not to encode at all (page furniture).
+
+    Returns:
+        Pieces in text order.
+    """
+    covered = sorted([(s.start, s.end) for s in sections] + [tuple(region) for region in skip])
+    pieces: list[Piece] = []
+    position = 0
+    for start, end in covered + [(len(text), len(text))]:
+        if start > position:
+            for match in _LINE.finditer(text, position, start):
+                line_start, line_end = _trimmed(text, match.start(), match.end())
+                if line_start < line_end:
+                    pieces.append(Piece(line_start, line_end))
+        position = max(position, end)
+    for index, section in enumerate(sections):
+        context = CONTEXT_SEPARATOR.join(section.heading_path)
+        pieces.append(Piece(section.start, section.end, context, index))
+    pieces.sort(key=lambda piece: (piece.start, piece.end))
+    return pieces
+
+
+@dataclass
+class _Job:
+    text_index: int
+    piece_index: int
+    tokens: PieceTokens
+    windows: list[Window]
+
+
+class Predictor:
+    """Batched inference of a :class:`~policynlp.modeling.PolicyModel` over pieces.
+
+    Args:
+        model: The joint model (put in eval mode here).
+        tokenizer: Its fast tokenizer.
+        batch_size: Windows per forward pass.
+        max_length: Window length; the model config's ``window_length`` by default.
+        stride: Window overlap; the model config's by default.
+    """
+
+    def __init__(self, model, tokenizer, batch_size: int = 16, max_length: int | None = None, stride: int | None = None):
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.batch_size = batch_size
+        config = model.config
+        limit = getattr(model.encoder.config, "max_position_embeddings", 512)
+        self.max_length = min(max_length or config.window_length, limit)
+        self.stride = config.stride if stride is None else stride
+        self.context_tokens = config.context_tokens
+        self.special = special_ids(tokenizer)
+        self.tags = list(config.tags)
+        self._context_cache: dict[str, tuple[int, ...]] = {}
+
+    def _context(self, context: str) -> tuple[int, ...]:
+        if context not in self._context_cache:
+            self._context_cache[context] = context_ids(self.tokenizer, context, self.context_tokens)
+        return self._context_cache[context]
+
+    def predict(self, texts: Sequence[str], pieces: Sequence[Sequence[Piece]]) -> list[list[PiecePrediction]]:
+        """Predict every piece of every text.
+
+        Args:
+            texts: The texts.
+            pieces: For each text, its pieces.
+
+        Returns:
+            For each text, one :class:`PiecePrediction` per piece, in the same order.
+        """
+        jobs: list[_Job] = []
+        for text_index, (text, text_pieces) in enumerate(zip(texts, pieces)):
+            for piece_index, piece in enumerate(text_pieces):
+                tokens = tokenize_piece(self.tokenizer, text, piece.start, piece.end)
+                windows = make_windows(tokens, self._context(piece.context), self.special, self.max_length, self.stride)
+                jobs.append(_Job(text_index, piece_index, tokens, windows))
+
+        token_sums = [torch.zeros(len(job.tokens.ids), len(self.tags)) for job in jobs]
+        token_counts = [torch.zeros(len(job.tokens.ids), 1) for job in jobs]
+        theme_sums: list[torch.Tensor | None] = [None] * len(jobs)
+        kind_sums: list[torch.Tensor | None] = [None] * len(jobs)
+
+        flat = [(job_index, window) for job_index, job in enumerate(jobs) for window in job.windows]
+        flat.sort(key=lambda item: len(item[1].input_ids))
+        pad_id = self.special[2]
+        with torch.inference_mode():
+            for batch_start in range(0, len(flat), self.batch_size):
+                batch = flat[batch_start:batch_start + self.batch_size]
+                width = max(len(window.input_ids) for _, window in batch)
+                input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+                attention = torch.zeros((len(batch), width), dtype=torch.long)
+                for row, (_, window) in enumerate(batch):
+                    input_ids[row, : len(window.input_ids)] = torch.tensor(window.input_ids)
+                    attention[row, : len(window.input_ids)] = 1
+                output = self.model(input_ids=input_ids, attention_mask=attention)
+                token_probs = output.token_logits.float().softmax(-1)
+                theme_probs = output.theme_logits.float().softmax(-1)
+                kind_probs = output.kind_logits.float().softmax(-1)
+                for row, (job_index, window) in enumerate(batch):
+                    body = slice(window.body_offset, window.body_offset + window.length)
+                    target = slice(window.token_start, window.token_start + window.length)
+                    token_sums[job_index][target] += token_probs[row, body]
+                    token_counts[job_index][target] += 1
+                    # Windows vote on the section's theme and kind in proportion to what they cover.
+                    weight = max(window.length, 1)
+                    theme = theme_probs[row] * weight
+                    kind = kind_probs[row] * weight
+                    theme_sums[job_index] = theme if theme_sums[job_index] is None else theme_sums[job_index] + theme
+                    kind_sums[job_index] = kind if kind_sums[job_index] is None else kind_sums[job_index] + kind
+
+        results = [[PiecePrediction() for _ in text_pieces] for text_pieces in pieces]
+        for job_index, job in enumerate(jobs):
+            prediction = results[job.text_index][job.piece_index]
+            if len(job.tokens.ids):
+                probs = token_sums[job_index] / token_counts[job_index].clamp(min=1)
+                scores, best = probs.max(dim=-1)
+                tags = [self.tags[index] for index in best.tolist()]
+                prediction.spans = decode_spans(tags, list(job.tokens.offsets), scores.tolist())
+            if pieces[job.text_index][job.piece_index].section is not None:
+                theme, kind = theme_sums[job_index], kind_sums[job_index]
+                prediction.theme = (theme / theme.sum()).tolist()
+                prediction.kind = (kind / kind.sum()).tolist()
+        return results
