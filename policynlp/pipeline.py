@@ -1,37 +1,155 @@
-"""The extraction pipeline: clean -> segment -> encode -> decode -> quantities -> indicators."""
+"""The extraction pipeline: clean -> segment -> encode -> decode -> quantities -> indicators.
+
+``load()`` gives an :class:`Extractor`; ``Extractor.extract(text)`` and
+``Extractor.pipe(texts)`` return :class:`~policynlp.records.Extraction` records
+whose offsets index the caller's strings exactly.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Iterable, Iterator
 
+from policynlp.cleaning import clean
 from policynlp.errors import ModelNotFoundError
+from policynlp.inference import Piece, PiecePrediction, Predictor, plan_pieces
+from policynlp.linking import link_indicators
+from policynlp.quantities import parse_quantity
+from policynlp.records import Entity, Extraction, Section
+from policynlp.schema import LabelSet
+from policynlp.segmentation import segment
 
 #: Where the shipped default model lives.
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "policynlp-base-zh"
 
 
-def load(path: str | Path | None = None, **kwargs):
+class Extractor:
+    """A loaded model and everything around it.
+
+    Args:
+        model: A :class:`~policynlp.modeling.PolicyModel`.
+        tokenizer: Its fast tokenizer.
+        name: Model name reported in results.
+        batch_size: Encoder windows per forward pass.
+    """
+
+    def __init__(self, model, tokenizer, name: str | None = None, batch_size: int = 16):
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.name = name
+        self.batch_size = batch_size
+        self.predictor = Predictor(model, tokenizer, batch_size=batch_size)
+
+    @classmethod
+    def from_path(cls, path: str | Path, batch_size: int = 16, threads: int | None = None) -> "Extractor":
+        """Load a trained model directory (``config.json``, safetensors weights, tokenizer)."""
+        import torch
+        from transformers import AutoTokenizer
+        from transformers.utils import logging as transformers_logging
+
+        from policynlp.modeling import PolicyModel
+
+        path = Path(path)
+        if not (path / "config.json").is_file():
+            raise ModelNotFoundError(f"no model at {path}: expected a directory holding config.json")
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        if config.get("model_type") != "policynlp":
+            raise ModelNotFoundError(
+                f"{path} holds a {config.get('model_type')!r} model, not a trained policynlp model; "
+                "train one with `policynlp train CONFIG`"
+            )
+        if threads:
+            torch.set_num_threads(threads)
+        transformers_logging.disable_progress_bar()  # a library call should not draw progress bars
+        model = PolicyModel.from_pretrained(str(path))
+        tokenizer = AutoTokenizer.from_pretrained(str(path))
+        return cls(model, tokenizer, name=path.name, batch_size=batch_size)
+
+    @property
+    def labels(self) -> LabelSet:
+        """The label sets of the loaded model."""
+        return self.model.config.labels
+
+    def extract(self, text: str) -> Extraction:
+        """Extract entities, sections and indicators from one text."""
+        return next(iter(self.pipe([text])))
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Extraction]:
+        """Extract from many texts, ``batch_size`` texts per encoder pass; yields in input order."""
+        chunk: list[str] = []
+        for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"policynlp extracts from str, got {type(text).__name__}")
+            chunk.append(text)
+            if len(chunk) >= batch_size:
+                yield from self._extract_many(chunk)
+                chunk = []
+        if chunk:
+            yield from self._extract_many(chunk)
+
+    def _extract_many(self, texts: list[str]) -> list[Extraction]:
+        plans = [self._plan(text) for text in texts]
+        predictions = self.predictor.predict(texts, [pieces for _, pieces in plans])
+        return [self._assemble(text, sections, pieces, piece_predictions)
+                for text, (sections, pieces), piece_predictions in zip(texts, plans, predictions)]
+
+    @staticmethod
+    def _plan(text: str) -> tuple[list[Section], list[Piece]]:
+        furniture = [(item.start, item.end) for item in clean(text).furniture]
+        sections = segment(text)
+        return sections, plan_pieces(text, sections, skip=furniture)
+
+    def _assemble(self, text: str, sections: list[Section], pieces: list[Piece],
+                  predictions: list[PiecePrediction]) -> Extraction:
+        config = self.model.config
+        entities: list[Entity] = []
+        labelled: list[Section] = list(sections)
+        for piece, prediction in zip(pieces, predictions):
+            for start, end, label, score in prediction.spans:
+                span = text[start:end]
+                quantity = parse_quantity(span) if label == "VALUE" else None
+                entities.append(Entity(start, end, label, span, round(score, 4), quantity))
+            if piece.section is not None and prediction.theme is not None:
+                section = sections[piece.section]
+                theme_scores = dict(zip(config.themes, prediction.theme))
+                kind_scores = dict(zip(config.kinds, prediction.kind))
+                labelled[piece.section] = Section(
+                    start=section.start,
+                    end=section.end,
+                    heading=section.heading,
+                    theme=max(theme_scores, key=theme_scores.get),
+                    kind=max(kind_scores, key=kind_scores.get),
+                    scores={"theme": {k: round(v, 4) for k, v in theme_scores.items()},
+                            "kind": {k: round(v, 4) for k, v in kind_scores.items()}},
+                    heading_path=section.heading_path,
+                )
+        entities.sort(key=lambda entity: (entity.start, entity.end))
+        indicators = link_indicators(text, entities, labelled)
+        return Extraction(text=text, entities=entities, sections=labelled, indicators=indicators, model=self.name)
+
+
+def load(path: str | Path | None = None, batch_size: int = 16, threads: int | None = None) -> Extractor:
     """Load an extractor from ``path`` (the shipped model when ``None``).
 
     Raises:
-        ModelNotFoundError: No model directory at ``path``.
+        ModelNotFoundError: No model directory at ``path``, or no shipped model installed.
     """
-    target = Path(path) if path is not None else DEFAULT_MODEL_DIR
-    if not (target / "config.json").is_file():
-        if path is None:
+    if path is None:
+        if not (DEFAULT_MODEL_DIR / "config.json").is_file():
             raise ModelNotFoundError(
-                f"no shipped model is installed yet (expected one at {target}); "
-                "train one with `policynlp train configs/default.yaml` or pass a model directory to load()"
+                f"no shipped model is installed yet (expected one at {DEFAULT_MODEL_DIR}); "
+                "train one with `policynlp train configs/default.yaml` and pass its directory to load()"
             )
-        raise ModelNotFoundError(f"no model at {target}: expected a directory holding config.json")
-    raise ModelNotFoundError(f"{target}: loading trained models is not available in this version")
+        path = DEFAULT_MODEL_DIR
+    return Extractor.from_path(path, batch_size=batch_size, threads=threads)
 
 
-_DEFAULT = None
+_DEFAULT: Extractor | None = None
 
 
-def default_extractor():
-    """The shipped model's extractor, loaded once."""
+def default_extractor() -> Extractor:
+    """The shipped model's extractor, loaded once per process."""
     global _DEFAULT
     if _DEFAULT is None:
         _DEFAULT = load(None)

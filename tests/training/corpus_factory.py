@@ -67,3 +67,19 @@ def write_corpus(directory: Path, train: int = 60, dev: int = 12, seed: int = 7)
             for index in range(count):
                 handle.write(json.dumps(make_document(rng, f"{split}-{index}"), ensure_ascii=False) + "\n")
     return directory
+
+
+def relabel_corpus(source: Path, target: Path, entity_map: dict, theme_map: dict, kind_map: dict) -> Path:
+    """Copy a corpus with every label renamed: a stand-in for another bureau's own schema."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in source.glob("*.jsonl"):
+        with path.open(encoding="utf-8") as reader, (target / path.name).open("w", encoding="utf-8") as writer:
+            for line in reader:
+                document = json.loads(line)
+                for entity in document["entities"]:
+                    entity["label"] = entity_map[entity["label"]]
+                for section in document["sections"]:
+                    section["theme"] = theme_map[section["theme"]]
+                    section["kind"] = kind_map[section["kind"]]
+                writer.write(json.dumps(document, ensure_ascii=False) + "\n")
+    return target
