@@ -11,6 +11,7 @@ import typer
 from policynlp.cli import base as _base
 from policynlp.cli import data as _data
 from policynlp.cli import extract as _extract
+from policynlp.cli import train as _train
 
 app = typer.Typer(
     name="policynlp",
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 
 _extract.register(app)
+_train.register(app)
 app.add_typer(_data.app, name="data")
 app.add_typer(_base.app, name="base")
 
