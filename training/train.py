@@ -103,8 +103,10 @@ class PolicyTrainer(Trainer):
         return metrics
 
 
-def _resolve_encoder(config: TrainConfig, train_documents: list[dict]) -> str:
+def _resolve_encoder(config: TrainConfig, train_documents: list[dict], build: bool = True) -> str:
     if config.tiny_encoder is not None:
+        if not build:
+            return str(config.output_dir / "encoder")
         tiny = config.tiny_encoder
         return str(build_tiny_encoder(
             (document["text"] for document in train_documents),
@@ -152,22 +154,6 @@ def train(config: TrainConfig, resume: str | bool | None = None) -> dict[str, An
     train_documents = read_split(data.path, data.train_split, labels, data.max_train_documents)
     dev_documents = read_split(data.path, data.dev_split, labels, data.max_dev_documents)
 
-    encoder = _resolve_encoder(config, train_documents)
-    model_settings = config.model
-    model = PolicyModel.from_encoder(
-        encoder,
-        labels,
-        window_length=model_settings.window_length,
-        stride=model_settings.stride,
-        context_tokens=model_settings.context_tokens,
-        classifier_dropout=model_settings.classifier_dropout,
-        section_loss_weight=model_settings.section_loss_weight,
-    )
-    _keep_layers(model, model_settings.layers)
-    tokenizer = AutoTokenizer.from_pretrained(encoder)
-    train_dataset = build_dataset(train_documents, tokenizer, model.config)
-    logger.info("training on %d windows from %d documents", len(train_dataset), len(train_documents))
-
     optimization = config.optimization
     checkpoints = config.output_dir / "checkpoints"
     metric = config.evaluation.metric
@@ -194,7 +180,27 @@ def train(config: TrainConfig, resume: str | bool | None = None) -> dict[str, An
         report_to="none",
         remove_unused_columns=False,
         dataloader_num_workers=0,
+        ddp_find_unused_parameters=False,
     )
+    # Under torchrun one process builds the tiny encoder; the others wait for it, then read it.
+    with arguments.main_process_first(local=False, desc="building the encoder"):
+        encoder = _resolve_encoder(config, train_documents, build=arguments.process_index == 0)
+    model_settings = config.model
+    model = PolicyModel.from_encoder(
+        encoder,
+        labels,
+        window_length=model_settings.window_length,
+        stride=model_settings.stride,
+        context_tokens=model_settings.context_tokens,
+        classifier_dropout=model_settings.classifier_dropout,
+        section_loss_weight=model_settings.section_loss_weight,
+    )
+    _keep_layers(model, model_settings.layers)
+    tokenizer = AutoTokenizer.from_pretrained(encoder)
+    train_dataset = build_dataset(train_documents, tokenizer, model.config)
+    logger.info("training on %d windows from %d documents", len(train_dataset), len(train_documents))
+
+    logger.info("training in %d process(es)", arguments.world_size)
     callbacks = []
     if config.evaluation.early_stopping_patience:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=config.evaluation.early_stopping_patience))
