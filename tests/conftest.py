@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from corpus_factory import write_corpus  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +32,9 @@ def trained_tiny(tiny_config):
 
     metrics = train(tiny_config)
     return tiny_config.output_dir, metrics
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(trained_tiny) -> Path:
+    """A trained tiny model directory (made-up data; for logic tests, not for quality)."""
+    return trained_tiny[0]
