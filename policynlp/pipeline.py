@@ -96,9 +96,9 @@ class Extractor:
 
     @staticmethod
     def _plan(text: str) -> tuple[list[Section], list[Piece]]:
-        furniture = [(item.start, item.end) for item in clean(text).furniture]
-        sections = segment(text)
-        return sections, plan_pieces(text, sections, skip=furniture)
+        cleaned = clean(text)
+        sections = segment(text, cleaned=cleaned)
+        return sections, plan_pieces(text, sections, skip=[(item.start, item.end) for item in cleaned.furniture])
 
     def _assemble(self, text: str, sections: list[Section], pieces: list[Piece],
                   predictions: list[PiecePrediction]) -> Extraction:
