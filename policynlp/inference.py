@@ -25,6 +25,7 @@ from policynlp.alignment import (
     tokenize_piece,
 )
 from policynlp.records import Section
+from policynlp.spans import strip_span
 
 CONTEXT_SEPARATOR = " / "
 _LINE = re.compile(r"[^\n]+")
@@ -62,14 +63,6 @@ class PiecePrediction:
     kind: list[float] | None = None
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def plan_pieces(
     text: str,
     sections: Sequence[Section],
@@ -91,7 +84,7 @@ def plan_pieces(
     for start, end in covered + [(len(text), len(text))]:
         if start > position:
             for match in _LINE.finditer(text, position, start):
-                line_start, line_end = _trimmed(text, match.start(), match.end())
+                line_start, line_end = strip_span(text, match.start(), match.end())
                 if line_start < line_end:
                     pieces.append(Piece(line_start, line_end))
         position = max(position, end)

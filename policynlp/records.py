@@ -25,8 +25,22 @@ QUANTITY_KINDS = (
 QUANTITY_BOUNDS = ("at_least", "at_most")
 
 
+class JsonRecord:
+    """JSON round trips on top of a record's ``to_dict()`` / ``from_dict()``."""
+
+    def to_json(self, **kwargs: Any) -> str:
+        """Serialise to JSON; Chinese stays readable (``ensure_ascii=False``) unless overridden."""
+        kwargs.setdefault("ensure_ascii", False)
+        return json.dumps(self.to_dict(), **kwargs)
+
+    @classmethod
+    def from_json(cls, payload: str):
+        """Read a record back from :meth:`to_json` output."""
+        return cls.from_dict(json.loads(payload))
+
+
 @dataclass(frozen=True)
-class Quantity:
+class Quantity(JsonRecord):
     """A VALUE span read as a number.
 
     Attributes:
@@ -82,7 +96,7 @@ class Quantity:
 
 
 @dataclass(frozen=True)
-class Entity:
+class Entity(JsonRecord):
     """An entity span.
 
     Attributes:
@@ -129,7 +143,7 @@ class Entity:
 
 
 @dataclass(frozen=True)
-class Section:
+class Section(JsonRecord):
     """A section: the smallest block a reader files under one subject (ANNOTATION.md §2).
 
     Attributes:
@@ -183,7 +197,7 @@ def _entity_or_none(data: Mapping[str, Any] | None) -> Entity | None:
 
 
 @dataclass(frozen=True)
-class Indicator:
+class Indicator(JsonRecord):
     """One row of the indicator table: a METRIC with the VALUE that reports it.
 
     Attributes:
@@ -229,7 +243,7 @@ class Indicator:
 
 
 @dataclass
-class Extraction:
+class Extraction(JsonRecord):
     """Everything extracted from one text.
 
     Attributes:
@@ -255,11 +269,6 @@ class Extraction:
             "indicators": [indicator.to_dict() for indicator in self.indicators],
         }
 
-    def to_json(self, **kwargs: Any) -> str:
-        """Serialise to JSON; Chinese stays readable (``ensure_ascii=False``) unless overridden."""
-        kwargs.setdefault("ensure_ascii", False)
-        return json.dumps(self.to_dict(), **kwargs)
-
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Extraction":
         return cls(
@@ -269,7 +278,3 @@ class Extraction:
             indicators=[Indicator.from_dict(item) for item in data.get("indicators", ())],
             model=data.get("model"),
         )
-
-    @classmethod
-    def from_json(cls, payload: str) -> "Extraction":
-        return cls.from_dict(json.loads(payload))

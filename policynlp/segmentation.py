@@ -76,6 +76,7 @@ from dataclasses import dataclass
 
 from policynlp.cleaning import CleanedText, clean
 from policynlp.records import Section
+from policynlp.spans import strip_span
 
 #: Level given to a short unmarked line heading the prose under it: deeper than every marker.
 UNMARKED_HEADING_LEVEL = 5
@@ -214,7 +215,7 @@ def _pieces(text: str) -> list[_Piece]:
     pieces: list[_Piece] = []
     bracket_level = 2
     for line in _LINE.finditer(text):
-        start, end = _strip(text, line.start(), line.end())
+        start, end = strip_span(text, line.start(), line.end())
         if start == end:
             continue
         if _OPENER.search(text, start, end) is None and text[start] not in ")）":
@@ -228,21 +229,13 @@ def _pieces(text: str) -> list[_Piece]:
     return pieces
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _cut(text: str, start: int, end: int, openers: list[_Opener]) -> list[_Piece]:
     """Cut the paragraph ``text[start:end]`` before every accepted opener."""
     bounds = [opener.position for opener in openers if opener.position > start]
     opener_at = {opener.position: opener for opener in openers}
     pieces = []
     for piece_start, piece_end in zip([start, *bounds], [*bounds, end], strict=True):
-        piece_start, piece_end = _strip(text, piece_start, piece_end)
+        piece_start, piece_end = strip_span(text, piece_start, piece_end)
         if piece_start < piece_end:
             pieces.append(_Piece(piece_start, piece_end, opener_at.get(piece_start), piece_end == end))
     return pieces
@@ -523,7 +516,7 @@ def _source_sections(cleaned: CleanedText, piece: _Piece, heading_path: tuple[st
     """Map a piece of the cleaned text to sections of the source, one per kept region it touches."""
     sections = []
     for start, end in cleaned.to_source_pieces(piece.start, piece.end):
-        start, end = _strip(cleaned.source, start, end)
+        start, end = strip_span(cleaned.source, start, end)
         if _LETTER_OR_DIGIT.search(cleaned.source, start, end):
             sections.append(
                 Section(

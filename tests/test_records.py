@@ -51,3 +51,11 @@ def test_label_set_rejects_duplicates_and_bio_clashes():
         LabelSet(themes=("a", "a"))
     with pytest.raises(ValueError, match="BIO"):
         LabelSet(entity_labels=("B-X",))
+
+
+def test_every_record_round_trips_through_json():
+    doc = _sample()
+    records = [doc.entities[2].quantity, doc.entities[0], doc.sections[0], doc.indicators[0], doc]
+    for record in records:
+        assert type(record).from_json(record.to_json()) == record
+        assert type(record).from_dict(record.to_dict()) == record

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -512,11 +511,11 @@ def test_segment_never_raises_on_odd_text(text):
     ],
     ids=["seeds", "short-lines", "markers", "numerals", "spaces"],
 )
-def test_segment_is_linear_on_200k_characters(text):
-    started = time.perf_counter()
+def test_segment_handles_200k_character_reports(text):
+    # Speed is measured in benchmarks/, not here; this checks that long pathological inputs complete.
     sections = segment(text)
-    assert time.perf_counter() - started < 5.0
     assert len(sections) <= len(text)
+    assert_well_formed(text, sections)
 
 
 MARKER_ALPHABET = st.sampled_from(

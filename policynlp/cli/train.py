@@ -17,6 +17,7 @@ def register(app: typer.Typer) -> None:
         resume: str | None = typer.Option(
             None, "--resume", help="Resume from a checkpoint directory, or 'last' for the latest one."
         ),
+        output_dir: Path | None = typer.Option(None, "--output-dir", help="Override the config's output_dir."),
     ) -> None:
         """Train the joint entity + section model from a config."""
         import logging
@@ -27,6 +28,8 @@ def register(app: typer.Typer) -> None:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
         try:
             settings = load_config(config)
+            if output_dir is not None:
+                settings = settings.model_copy(update={"output_dir": output_dir})
             metrics = train(settings, resume=True if resume == "last" else resume)
         except PolicyNLPError as error:
             typer.echo(f"policynlp train: {error}", err=True)

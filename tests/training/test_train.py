@@ -71,3 +71,32 @@ def test_missing_base_model_names_the_command_that_builds_it(tiny_config, tmp_pa
                                             "output_dir": tmp_path})
     with pytest.raises(ModelNotFoundError, match="policynlp base build --out runs/no-such-base"):
         train(config)
+
+
+@pytest.mark.slow
+def test_train_command_runs_the_tiny_config_on_the_corpus(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from policynlp.cli import app
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])  # the config's paths are relative to the repository
+
+    result = CliRunner().invoke(app, ["train", "configs/tiny.yaml", "--output-dir", str(tmp_path / "tiny")])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "tiny" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["entity_f1"] > 0.05  # a tiny random model on real reports: learning, not quality
+    assert set(metrics["entity_f1_per_label"]) == {"METRIC", "INSTITUTION", "VALUE", "DATE"}
+
+
+def test_train_command_reports_config_errors_with_the_file(tmp_path):
+    from typer.testing import CliRunner
+
+    from policynlp.cli import app
+
+    path = tmp_path / "broken.yaml"
+    path.write_text("tiny_encoder: {}\ndata: {path: x}\noutput_dir: y\nepochs: 3\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["train", str(path)])
+    assert result.exit_code == 2
+    assert "broken.yaml: key 'epochs': Extra inputs are not permitted" in result.output
