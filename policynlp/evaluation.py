@@ -17,6 +17,7 @@ from seqeval.scheme import IOB2
 from policynlp.alignment import character_tags
 from policynlp.inference import Piece, Predictor, plan_pieces
 from policynlp.records import Section
+from policynlp.schema import LabelSet
 from policynlp.segmentation import segment
 
 
@@ -76,27 +77,58 @@ def evaluate_documents(model, tokenizer, documents: Sequence[Mapping[str, Any]],
     """Score ``model`` on gold ``documents`` (ANNOTATION.md dicts).
 
     Returns:
-        Metrics with ``entity_f1`` (strict micro), ``entity_precision``, ``entity_recall``,
-        ``entity_f1_per_label``, ``theme_accuracy``, ``theme_macro_f1``, ``kind_accuracy``,
-        ``kind_macro_f1``; the theme confusion table; false positives and negatives with context.
+        See :func:`score_predictions`.
     """
     config = model.config
     predictor = Predictor(model, tokenizer, batch_size=batch_size)
     texts = [document["text"] for document in documents]
     planned = [gold_pieces(document) for document in documents]
     predictions = predictor.predict(texts, [pieces for _, pieces in planned])
+    entities, sections = [], []
+    for (gold_sections, pieces), piece_predictions in zip(planned, predictions):
+        entities.append({(s, e, label) for prediction in piece_predictions for s, e, label, _ in prediction.spans})
+        labelled: list[tuple[str, str] | None] = [None] * len(gold_sections)
+        for piece, prediction in zip(pieces, piece_predictions):
+            if piece.section is not None:
+                theme = config.themes[max(range(len(prediction.theme)), key=prediction.theme.__getitem__)]
+                kind = config.kinds[max(range(len(prediction.kind)), key=prediction.kind.__getitem__)]
+                labelled[piece.section] = (theme, kind)
+        sections.append(labelled)
+    return score_predictions(documents, entities, sections, config.labels, context_chars)
 
+
+def score_predictions(
+    documents: Sequence[Mapping[str, Any]],
+    entities: Sequence[set[tuple[int, int, str]]],
+    sections: Sequence[Sequence[tuple[str, str] | None]],
+    labels: LabelSet,
+    context_chars: int = 12,
+) -> EvaluationReport:
+    """Score predictions from any extractor (a model, rules) against gold documents.
+
+    Args:
+        documents: Gold ANNOTATION.md dicts.
+        entities: For each document, the predicted ``(start, end, label)`` spans.
+        sections: For each document, the predicted ``(theme, kind)`` of each gold
+            section in text order (``None`` where nothing was predicted).
+        labels: The label sets scored.
+        context_chars: Characters of context shown around each error.
+
+    Returns:
+        Metrics with ``entity_f1`` (strict micro), ``entity_precision``, ``entity_recall``,
+        ``entity_f1_per_label``, ``theme_accuracy``, ``theme_macro_f1``, ``kind_accuracy``,
+        ``kind_macro_f1``; the theme confusion table; false positives and negatives with context.
+    """
     true_tags, predicted_tags, errors = [], [], []
     theme_pairs: list[tuple[str, str]] = []
     kind_pairs: list[tuple[str, str]] = []
     confusion: dict[str, Counter] = {}
-    for document, (sections, pieces), piece_predictions in zip(documents, planned, predictions):
+    for document, predicted, labelled in zip(documents, entities, sections):
         text = document["text"]
         gold = {(e["start"], e["end"], e["label"]) for e in document.get("entities") or []}
-        predicted = {(s, e, label) for prediction in piece_predictions for s, e, label, _ in prediction.spans}
         true_tags.append(character_tags(len(text), sorted(gold)))
         predicted_tags.append(character_tags(len(text), sorted(predicted)))
-        for start, end, label in sorted(gold ^ predicted):
+        for start, end, label in sorted(gold ^ set(predicted)):
             errors.append({
                 "document": document.get("id"),
                 "type": "false_negative" if (start, end, label) in gold else "false_positive",
@@ -107,34 +139,46 @@ def evaluate_documents(model, tokenizer, documents: Sequence[Mapping[str, Any]],
                 "context": text[max(0, start - context_chars):start] + "【" + text[start:end] + "】"
                 + text[end:end + context_chars],
             })
-        for piece, prediction in zip(pieces, piece_predictions):
-            if piece.section is None:
-                continue
-            section = sections[piece.section]
-            predicted_theme = config.themes[max(range(len(prediction.theme)), key=prediction.theme.__getitem__)]
-            predicted_kind = config.kinds[max(range(len(prediction.kind)), key=prediction.kind.__getitem__)]
-            if section.theme is not None:
-                theme_pairs.append((section.theme, predicted_theme))
-                confusion.setdefault(section.theme, Counter())[predicted_theme] += 1
-            if section.kind is not None:
-                kind_pairs.append((section.kind, predicted_kind))
+        gold_sections = sorted(document.get("sections") or [], key=lambda section: section["start"])
+        for section, prediction in zip(gold_sections, labelled):
+            predicted_theme, predicted_kind = prediction if prediction is not None else ("", "")
+            if section.get("theme") is not None:
+                theme_pairs.append((section["theme"], predicted_theme))
+                confusion.setdefault(section["theme"], Counter())[predicted_theme] += 1
+            if section.get("kind") is not None:
+                kind_pairs.append((section["kind"], predicted_kind))
 
     report = classification_report(true_tags, predicted_tags, mode="strict", scheme=IOB2, output_dict=True,
                                    zero_division=0)
-    per_label = {label: report[label]["f1-score"] for label in config.entity_labels if label in report}
+    per_label = {label: float(report[label]["f1-score"]) for label in labels.entity_labels if label in report}
     micro = report.get("micro avg", {"precision": 0.0, "recall": 0.0, "f1-score": 0.0})
     metrics = {
         "documents": len(documents),
-        "entity_f1": micro["f1-score"],
-        "entity_precision": micro["precision"],
-        "entity_recall": micro["recall"],
+        "entity_f1": float(micro["f1-score"]),
+        "entity_precision": float(micro["precision"]),
+        "entity_recall": float(micro["recall"]),
         "entity_f1_per_label": per_label,
         "entity_support": {label: int(report[label]["support"]) for label in per_label},
         "sections": len(theme_pairs),
         "theme_accuracy": sum(g == p for g, p in theme_pairs) / len(theme_pairs) if theme_pairs else 0.0,
-        "theme_macro_f1": _macro_f1(theme_pairs, config.themes),
+        "theme_macro_f1": _macro_f1(theme_pairs, labels.themes),
         "kind_accuracy": sum(g == p for g, p in kind_pairs) / len(kind_pairs) if kind_pairs else 0.0,
-        "kind_macro_f1": _macro_f1(kind_pairs, config.kinds),
+        "kind_macro_f1": _macro_f1(kind_pairs, labels.kinds),
     }
     table = {gold: dict(counts) for gold, counts in sorted(confusion.items())}
     return EvaluationReport(metrics=metrics, theme_confusion=table, errors=errors)
+
+
+def evaluate_rules(documents: Sequence[Mapping[str, Any]], context_chars: int = 12) -> EvaluationReport:
+    """Score the rules-only baseline (:mod:`policynlp.rules`) the same way as a model."""
+    from policynlp.rules import classify_section, extract_entities
+    from policynlp.schema import DEFAULT_LABELS
+
+    entities = [{(span.start, span.end, span.label) for span in extract_entities(document["text"])}
+                for document in documents]
+    sections = [
+        [classify_section(document["text"][section["start"]:section["end"]])
+         for section in sorted(document.get("sections") or [], key=lambda section: section["start"])]
+        for document in documents
+    ]
+    return score_predictions(documents, entities, sections, DEFAULT_LABELS, context_chars)

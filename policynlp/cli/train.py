@@ -39,7 +39,8 @@ def register(app: typer.Typer) -> None:
     @app.command("evaluate")
     def evaluate_command(
         data: Path = typer.Argument(..., help="Annotated JSON Lines file (ANNOTATION.md)."),
-        model: Path = typer.Option(..., "--model", help="Trained model directory."),
+        model: Path | None = typer.Option(None, "--model", help="Trained model directory."),
+        rules: bool = typer.Option(False, "--rules", help="Score the rules-only baseline instead of a model."),
         out: Path | None = typer.Option(None, "--out", help="Write metrics, confusion and errors as JSON here."),
         show_errors: int = typer.Option(30, "--show-errors", help="How many false positives/negatives to print."),
     ) -> None:
@@ -48,19 +49,28 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         from policynlp.data.jsonl import read_documents
-        from policynlp.evaluation import evaluate_documents
+        from policynlp.evaluation import evaluate_documents, evaluate_rules
         from policynlp.pipeline import load
+        from policynlp.schema import DEFAULT_LABELS
 
+        if (model is None) == (not rules):
+            typer.echo("policynlp evaluate: give either --model DIR or --rules", err=True)
+            raise typer.Exit(code=2)
         try:
-            extractor = load(model)
-            documents = [document.to_dict() for document in read_documents(data, labels=extractor.labels)]
+            extractor = None if rules else load(model)
+            labels = DEFAULT_LABELS if extractor is None else extractor.labels
+            documents = [document.to_dict() for document in read_documents(data, labels=labels)]
         except PolicyNLPError as error:
             typer.echo(f"policynlp evaluate: {error}", err=True)
             raise typer.Exit(code=2)
-        report = evaluate_documents(extractor.model, extractor.tokenizer, documents)
+        if extractor is None:
+            report = evaluate_rules(documents)
+        else:
+            report = evaluate_documents(extractor.model, extractor.tokenizer, documents)
+        name = "rules-only baseline" if extractor is None else str(model)
         metrics = report.metrics
         console = Console()
-        table = Table(title=f"{model} on {data} ({metrics['documents']} documents)")
+        table = Table(title=f"{name} on {data} ({metrics['documents']} documents)")
         table.add_column("metric")
         table.add_column("value", justify="right")
         table.add_column("support", justify="right")
@@ -75,7 +85,7 @@ def register(app: typer.Typer) -> None:
         table.add_row("kind macro-F1", f"{metrics['kind_macro_f1']:.4f}", "")
         console.print(table)
 
-        themes = list(extractor.labels.themes)
+        themes = list(labels.themes)
         confusion = Table(title="themes: gold (rows) x predicted (columns)")
         confusion.add_column("gold")
         for theme in themes:
@@ -89,7 +99,7 @@ def register(app: typer.Typer) -> None:
             console.print(f"{error['type']:<14} {error['label']:<11} {error['document']}: {error['context']}",
                           markup=False)
         if out is not None:
-            payload = {"model": str(model), "data": str(data), "metrics": metrics,
+            payload = {"model": name, "data": str(data), "metrics": metrics,
                        "theme_confusion": report.theme_confusion, "errors": report.errors}
             out.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=float), encoding="utf-8")
             console.print(f"wrote {out}")
