@@ -62,7 +62,7 @@ class Extractor:
         if threads:
             torch.set_num_threads(threads)
         transformers_logging.disable_progress_bar()  # a library call should not draw progress bars
-        model = PolicyModel.from_pretrained(str(path))
+        model = PolicyModel.from_pretrained(str(path), dtype=torch.float32)  # weights may ship as fp16
         tokenizer = AutoTokenizer.from_pretrained(str(path))
         return cls(model, tokenizer, name=path.name, batch_size=batch_size)
 
