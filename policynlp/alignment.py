@@ -70,7 +70,8 @@ def tokenize_piece(tokenizer, text: str, start: int, end: int) -> PieceTokens:
     if end <= start:
         return PieceTokens((), ())
     piece = text[start:end]
-    encoding = tokenizer(piece, add_special_tokens=False, return_offsets_mapping=True)
+    # Pieces longer than the model's limit are fine here: they are cut into windows afterwards.
+    encoding = tokenizer(piece, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
     ids, offsets = [], []
     for token_id, (token_start, token_end) in zip(encoding["input_ids"], encoding["offset_mapping"]):
         while token_start < token_end and piece[token_start].isspace():
@@ -86,7 +87,7 @@ def context_ids(tokenizer, context: str, max_tokens: int) -> tuple[int, ...]:
     """Token ids of a context string (a heading path), keeping its last ``max_tokens``."""
     if not context or max_tokens <= 0:
         return ()
-    ids = tokenizer(context, add_special_tokens=False)["input_ids"]
+    ids = tokenizer(context, add_special_tokens=False, verbose=False)["input_ids"]
     return tuple(ids[-max_tokens:])
 
 
