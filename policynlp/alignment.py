@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from policynlp.schema import OUTSIDE
 
 IGNORE_INDEX = -100
@@ -183,6 +185,52 @@ def decode_spans(
             current = [start, end, label, score, 1]
     close()
     return spans
+
+
+def allowed_transitions(tags: list[str]) -> np.ndarray:
+    """``allowed[i, j]`` is true when tag ``j`` may follow tag ``i`` under IOB2."""
+    allowed = np.ones((len(tags), len(tags)), dtype=bool)
+    for j, tag in enumerate(tags):
+        if tag.startswith("I-"):
+            label = tag[2:]
+            allowed[:, j] = [other in (f"B-{label}", f"I-{label}") for other in tags]
+    return allowed
+
+
+def viterbi_tags(probs: np.ndarray, tags: list[str]) -> list[int]:
+    """The most probable IOB2-valid tag sequence under per-token probabilities.
+
+    Argmax tagging followed by repair splits an entity wherever one token in
+    its middle slips to ``O`` or to another label; decoding over valid
+    sequences only keeps it whole when the surrounding tokens are confident.
+    Where the argmax sequence is already valid it is returned unchanged.
+
+    Args:
+        probs: ``(tokens, tags)`` probabilities.
+        tags: The tag names, in column order.
+
+    Returns:
+        One tag index per token.
+    """
+    if len(probs) == 0:
+        return []
+    best = probs.argmax(axis=1)
+    allowed = allowed_transitions(tags)
+    starts_ok = np.array([not tag.startswith("I-") for tag in tags])
+    if starts_ok[best[0]] and all(allowed[a, b] for a, b in zip(best[:-1], best[1:])):
+        return best.tolist()
+    emissions = np.log(np.clip(probs, 1e-12, None))
+    penalty = np.where(allowed, 0.0, -np.inf)
+    score = np.where(starts_ok, emissions[0], -np.inf)
+    back = np.zeros(probs.shape, dtype=np.int64)
+    for position in range(1, len(probs)):
+        candidates = score[:, None] + penalty
+        back[position] = candidates.argmax(axis=0)
+        score = candidates.max(axis=0) + emissions[position]
+    path = [int(score.argmax())]
+    for position in range(len(probs) - 1, 0, -1):
+        path.append(int(back[position, path[-1]]))
+    return path[::-1]
 
 
 def character_tags(length: int, spans: list[tuple[int, int, str]]) -> list[str]:

@@ -73,14 +73,16 @@ def _macro_f1(pairs: list[tuple[str, str]], labels: Sequence[str]) -> float:
 
 
 def evaluate_documents(model, tokenizer, documents: Sequence[Mapping[str, Any]], batch_size: int = 16,
-                       context_chars: int = 12) -> EvaluationReport:
+                       context_chars: int = 12, decoding: str = "viterbi") -> EvaluationReport:
     """Score ``model`` on gold ``documents`` (ANNOTATION.md dicts).
+
+    ``decoding`` is passed to :class:`~policynlp.inference.Predictor`.
 
     Returns:
         See :func:`score_predictions`.
     """
     config = model.config
-    predictor = Predictor(model, tokenizer, batch_size=batch_size)
+    predictor = Predictor(model, tokenizer, batch_size=batch_size, decoding=decoding)
     texts = [document["text"] for document in documents]
     planned = [gold_pieces(document) for document in documents]
     predictions = predictor.predict(texts, [pieces for _, pieces in planned])

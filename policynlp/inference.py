@@ -23,6 +23,7 @@ from policynlp.alignment import (
     make_windows,
     special_ids,
     tokenize_piece,
+    viterbi_tags,
 )
 from policynlp.records import Section
 from policynlp.spans import strip_span
@@ -112,9 +113,15 @@ class Predictor:
         batch_size: Windows per forward pass.
         max_length: Window length; the model config's ``window_length`` by default.
         stride: Window overlap; the model config's by default.
+        decoding: ``"viterbi"`` (the best IOB2-valid tag sequence) or
+            ``"argmax"`` (each token's best tag, invalid sequences repaired).
     """
 
-    def __init__(self, model, tokenizer, batch_size: int = 16, max_length: int | None = None, stride: int | None = None):
+    def __init__(self, model, tokenizer, batch_size: int = 16, max_length: int | None = None,
+                 stride: int | None = None, decoding: str = "viterbi"):
+        if decoding not in ("viterbi", "argmax"):
+            raise ValueError(f"decoding must be 'viterbi' or 'argmax', not {decoding!r}")
+        self.decoding = decoding
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.batch_size = batch_size
@@ -186,10 +193,17 @@ class Predictor:
         for job_index, job in enumerate(jobs):
             prediction = results[job.text_index][job.piece_index]
             if len(job.tokens.ids):
-                probs = token_sums[job_index] / token_counts[job_index].clamp(min=1)
-                scores, best = probs.max(dim=-1)
-                tags = [self.tags[index] for index in best.tolist()]
-                prediction.spans = decode_spans(tags, list(job.tokens.offsets), scores.tolist())
+                probs = (token_sums[job_index] / token_counts[job_index].clamp(min=1)).numpy()
+                offsets = list(job.tokens.offsets)
+                # Tokens covering no character carry no tag; decode over the rest.
+                kept = [index for index, (start, end) in enumerate(offsets) if start < end]
+                if self.decoding == "viterbi":
+                    chosen = viterbi_tags(probs[kept], self.tags)
+                else:
+                    chosen = probs[kept].argmax(axis=1).tolist()
+                tags = [self.tags[index] for index in chosen]
+                scores = probs[kept, chosen].tolist() if kept else []
+                prediction.spans = decode_spans(tags, [offsets[index] for index in kept], scores)
             if pieces[job.text_index][job.piece_index].section is not None:
                 theme, kind = theme_sums[job_index], kind_sums[job_index]
                 prediction.theme = (theme / theme.sum()).tolist()
