@@ -23,6 +23,10 @@ _VALUE_VERB_PREFIX = re.compile(r"^(超过|不足|不少于|不低于|突破|达
 _RELATIVE_DATES = {"年底", "年初", "年内", "近期", "目前", "今年", "去年", "明年", "当年", "全年"}
 _BARE_INSTITUTIONS = {"医院", "单位", "机构", "部门", "我局", "局里", "本局", "我委"}
 _NOT_INSTITUTIONS = {"医共体", "医联体", "专科联盟", "发热门诊", "胸痛中心"}
+# Heads that usually end an indicator's name (ANNOTATION.md METRIC).
+_INDICATOR_HEAD = re.compile(r"率|比例|占比|满意度|排名|床位数|人员数|医师数|护士数|医生数|指数|覆盖面")
+# Between a METRIC and the VALUE that reports it: no clause break.
+_CLAUSE_BREAK = re.compile(r"[。；;！？\n]")
 # Digits that are not list markers, page numbers or inside a tagged span.
 _NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
 
@@ -45,6 +49,25 @@ def lint(document: RawDocument) -> list[str]:
             warnings.append(f"{where}: not an INSTITUTION under the guideline")
         if entity["label"] == "VALUE" and re.fullmatch(r"(19|20)\d\d年?", span):
             warnings.append(f"{where}: a year tagged as VALUE")
+    for match in _INDICATOR_HEAD.finditer(text):
+        if any(covered[match.start():match.end()]):
+            continue
+        context = text[max(0, match.start() - 12):match.end() + 6].replace("\n", " ")
+        warnings.append(f"[{match.start()},{match.end()}) untagged indicator head {match.group()!r} in …{context}…")
+    linked_values = {(link["value"][0], link["value"][1]) for link in document.links}
+    ordered = sorted(document.entities, key=lambda entity: entity["start"])
+    for index, entity in enumerate(ordered):
+        if entity["label"] != "METRIC":
+            continue
+        for following in ordered[index + 1:index + 4]:
+            if following["label"] == "METRIC" or _CLAUSE_BREAK.search(text[entity["end"]:following["start"]]):
+                break
+            if following["label"] == "VALUE" and (following["start"], following["end"]) not in linked_values \
+                    and following["start"] - entity["end"] <= 12:
+                context = text[entity["start"]:following["end"]].replace("\n", " ")
+                warnings.append(f"[{following['start']},{following['end']}) VALUE after a METRIC in one clause "
+                                f"but not linked: …{context}…")
+                break
     for match in _NUMBER.finditer(text):
         if any(covered[match.start():match.end()]):
             continue
