@@ -19,6 +19,7 @@ import argparse
 import json
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +179,8 @@ def train(config: TrainConfig, resume: str | bool | None = None) -> dict[str, An
         data_seed=config.seed,
         use_cpu=not torch.cuda.is_available(),
         report_to="none",
+        # A progress bar only helps on a terminal; in a log file it is noise.
+        disable_tqdm=not sys.stderr.isatty(),
         remove_unused_columns=False,
         dataloader_num_workers=0,
         ddp_find_unused_parameters=False,
