@@ -8,6 +8,7 @@ whose offsets index the caller's strings exactly.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -18,6 +19,7 @@ from policynlp.linking import link_indicators
 from policynlp.quantities import parse_quantity
 from policynlp.records import Entity, Extraction, Section
 from policynlp.schema import LabelSet
+from policynlp.script import reading_form
 from policynlp.segmentation import segment
 
 #: Where the shipped default model lives.
@@ -32,9 +34,12 @@ class Extractor:
         tokenizer: Its fast tokenizer.
         name: Model name reported in results.
         batch_size: Encoder windows per forward pass.
+        simplify: Read traditional characters as simplified (offsets and span
+            texts stay the caller's; see :mod:`policynlp.script`).
     """
 
-    def __init__(self, model, tokenizer, name: str | None = None, batch_size: int = 16):
+    def __init__(self, model, tokenizer, name: str | None = None, batch_size: int = 16, simplify: bool = True):
+        self.simplify = simplify
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.name = name
@@ -42,7 +47,8 @@ class Extractor:
         self.predictor = Predictor(model, tokenizer, batch_size=batch_size)
 
     @classmethod
-    def from_path(cls, path: str | Path, batch_size: int = 16, threads: int | None = None) -> "Extractor":
+    def from_path(cls, path: str | Path, batch_size: int = 16, threads: int | None = None,
+                  simplify: bool = True) -> "Extractor":
         """Load a trained model directory (``config.json``, safetensors weights, tokenizer)."""
         import torch
         from transformers import AutoTokenizer
@@ -64,7 +70,7 @@ class Extractor:
         transformers_logging.disable_progress_bar()  # a library call should not draw progress bars
         model = PolicyModel.from_pretrained(str(path), dtype=torch.float32)  # weights may ship as fp16
         tokenizer = AutoTokenizer.from_pretrained(str(path))
-        return cls(model, tokenizer, name=path.name, batch_size=batch_size)
+        return cls(model, tokenizer, name=path.name, batch_size=batch_size, simplify=simplify)
 
     @property
     def labels(self) -> LabelSet:
@@ -89,10 +95,12 @@ class Extractor:
             yield from self._extract_many(chunk)
 
     def _extract_many(self, texts: list[str]) -> list[Extraction]:
-        plans = [self._plan(text) for text in texts]
-        predictions = self.predictor.predict(texts, [pieces for _, pieces in plans])
-        return [self._assemble(text, sections, pieces, piece_predictions)
-                for text, (sections, pieces), piece_predictions in zip(texts, plans, predictions)]
+        # Read in simplified characters; every offset still indexes the caller's text.
+        readings = [reading_form(text, self.simplify) for text in texts]
+        plans = [self._plan(reading) for reading in readings]
+        predictions = self.predictor.predict(readings, [pieces for _, pieces in plans])
+        return [self._assemble(text, reading, sections, pieces, piece_predictions)
+                for text, reading, (sections, pieces), piece_predictions in zip(texts, readings, plans, predictions)]
 
     @staticmethod
     def _plan(text: str) -> tuple[list[Section], list[Piece]]:
@@ -100,16 +108,21 @@ class Extractor:
         sections = segment(text, cleaned=cleaned)
         return sections, plan_pieces(text, sections, skip=[(item.start, item.end) for item in cleaned.furniture])
 
-    def _assemble(self, text: str, sections: list[Section], pieces: list[Piece],
+    def _assemble(self, text: str, reading: str, sections: list[Section], pieces: list[Piece],
                   predictions: list[PiecePrediction]) -> Extraction:
         config = self.model.config
+        if reading != text:
+            sections = [_restore_headings(section, text, reading) for section in sections]
         entities: list[Entity] = []
         labelled: list[Section] = list(sections)
         for piece, prediction in zip(pieces, predictions):
             for start, end, label, score in prediction.spans:
-                span = text[start:end]
-                quantity = parse_quantity(span) if label == "VALUE" else None
-                entities.append(Entity(start, end, label, span, round(score, 4), quantity))
+                quantity = None
+                if label == "VALUE":
+                    quantity = parse_quantity(reading[start:end])
+                    if quantity.text != text[start:end]:
+                        quantity = replace(quantity, text=text[start:end])
+                entities.append(Entity(start, end, label, text[start:end], round(score, 4), quantity))
             if piece.section is not None and prediction.theme is not None:
                 section = sections[piece.section]
                 theme_scores = dict(zip(config.themes, prediction.theme))
@@ -125,12 +138,32 @@ class Extractor:
                     heading_path=section.heading_path,
                 )
         entities.sort(key=lambda entity: (entity.start, entity.end))
-        indicators = link_indicators(text, entities, labelled)
+        indicators = link_indicators(reading, entities, labelled)
         return Extraction(text=text, entities=entities, sections=labelled, indicators=indicators, model=self.name)
 
 
-def load(path: str | Path | None = None, batch_size: int = 16, threads: int | None = None) -> Extractor:
+def _restore_headings(section: Section, text: str, reading: str) -> Section:
+    """Give a section the caller's characters in its headings (found in ``reading``, cut from ``text``)."""
+    if not section.heading_path:
+        return section
+
+    def restore(heading: str) -> str:
+        position = reading.rfind(heading, 0, section.start + len(heading))
+        if position < 0:
+            position = reading.find(heading)
+        return text[position:position + len(heading)] if position >= 0 else heading
+
+    path = tuple(restore(heading) for heading in section.heading_path)
+    return Section(start=section.start, end=section.end, heading=path[-1], theme=section.theme,
+                   kind=section.kind, scores=section.scores, heading_path=path)
+
+
+def load(path: str | Path | None = None, batch_size: int = 16, threads: int | None = None,
+         simplify: bool = True) -> Extractor:
     """Load an extractor from ``path`` (the shipped model when ``None``).
+
+    ``batch_size`` is texts per encoder pass, ``threads`` caps torch's CPU
+    threads, and ``simplify`` reads traditional characters as simplified.
 
     Raises:
         ModelNotFoundError: No model directory at ``path``, or no shipped model installed.
@@ -142,7 +175,7 @@ def load(path: str | Path | None = None, batch_size: int = 16, threads: int | No
                 "train one with `policynlp train configs/default.yaml` and pass its directory to load()"
             )
         path = DEFAULT_MODEL_DIR
-    return Extractor.from_path(path, batch_size=batch_size, threads=threads)
+    return Extractor.from_path(path, batch_size=batch_size, threads=threads, simplify=simplify)
 
 
 _DEFAULT: Extractor | None = None
