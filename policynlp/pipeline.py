@@ -8,6 +8,8 @@ whose offsets index the caller's strings exactly.
 from __future__ import annotations
 
 import json
+import os
+import sysconfig
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -22,8 +24,24 @@ from policynlp.schema import LabelSet
 from policynlp.script import reading_form
 from policynlp.segmentation import segment
 
+#: The shipped default model's name.
+DEFAULT_MODEL_NAME = "policynlp-base-zh"
+
+
+def _default_model_dir() -> Path:
+    """Where the shipped model is: ``$POLICYNLP_MODEL_DIR``, the source tree, or the installed data."""
+    override = os.environ.get("POLICYNLP_MODEL_DIR")
+    if override:
+        return Path(override)
+    candidates = [
+        Path(__file__).resolve().parent.parent / "models" / DEFAULT_MODEL_NAME,  # a checkout, pip install -e
+        Path(sysconfig.get_path("data")) / "share" / "policynlp" / "models" / DEFAULT_MODEL_NAME,  # a wheel
+    ]
+    return next((path for path in candidates if (path / "config.json").is_file()), candidates[0])
+
+
 #: Where the shipped default model lives.
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "policynlp-base-zh"
+DEFAULT_MODEL_DIR = _default_model_dir()
 
 
 class Extractor:
