@@ -58,6 +58,7 @@ class Extractor:
 
     def __init__(self, model, tokenizer, name: str | None = None, batch_size: int = 16, simplify: bool = True):
         self.simplify = simplify
+        self.path: Path | None = None
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.name = name
@@ -88,7 +89,9 @@ class Extractor:
         transformers_logging.disable_progress_bar()  # a library call should not draw progress bars
         model = PolicyModel.from_pretrained(str(path), dtype=torch.float32)  # weights may ship as fp16
         tokenizer = AutoTokenizer.from_pretrained(str(path))
-        return cls(model, tokenizer, name=path.name, batch_size=batch_size, simplify=simplify)
+        extractor = cls(model, tokenizer, name=path.name, batch_size=batch_size, simplify=simplify)
+        extractor.path = path
+        return extractor
 
     @property
     def labels(self) -> LabelSet:

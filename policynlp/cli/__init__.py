@@ -2,9 +2,13 @@
 
 Each command group lives in its own module and registers itself on :data:`app`.
 Heavy imports (torch, transformers) happen inside commands, so ``--help`` is fast.
+Packages that build on policynlp (the HTTP service in ``serve/``) add commands
+through the ``policynlp.cli`` entry-point group, so this package never imports them.
 """
 
 from __future__ import annotations
+
+from importlib.metadata import entry_points
 
 import typer
 
@@ -25,6 +29,9 @@ _extract.register(app)
 _train.register(app)
 app.add_typer(_data.app, name="data")
 app.add_typer(_base.app, name="base")
+
+for _plugin in entry_points(group="policynlp.cli"):
+    _plugin.load()(app)
 
 
 def main() -> None:
