@@ -112,6 +112,7 @@ def create_app(settings: ServerSettings | None = None, extractor=None) -> FastAP
     @app.post(
         "/v1/extract",
         response_model=ExtractResponse,
+        response_model_exclude_unset=True,  # outputs not asked for are left out, not sent as null
         responses=_ERRORS,
         summary="Extract entities, sections and indicators from one text or a batch",
         openapi_extra={"requestBody": {"required": True, "content": {
