@@ -13,6 +13,7 @@ from importlib.metadata import entry_points
 import typer
 
 from policynlp.cli import base as _base
+from policynlp.cli import batch as _batch
 from policynlp.cli import data as _data
 from policynlp.cli import extract as _extract
 from policynlp.cli import train as _train
@@ -27,6 +28,7 @@ app = typer.Typer(
 
 _extract.register(app)
 _train.register(app)
+_batch.register(app)
 app.add_typer(_data.app, name="data")
 app.add_typer(_base.app, name="base")
 
