@@ -7,8 +7,10 @@ Usage::
 Weights are stored in float16 (half the size; loading casts them back to
 float32 for CPU inference). The dev and test metrics of the packaged weights,
 and the rules-only baseline on the same test split, are written to
-``metrics.json`` beside them; the model card (README.md) is written by hand
-from those figures.
+``metrics.json`` beside them, with the pipeline figures of
+:mod:`training.measure` (section-start F1 of ``segment()``, indicator pair F1
+end to end and for the linker alone); the model card (README.md) is written by
+hand from those figures.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from transformers import AutoTokenizer
 from policynlp.data.jsonl import read_documents
 from policynlp.evaluation import evaluate_documents, evaluate_rules
 from policynlp.modeling import PolicyModel
+from policynlp.pipeline import Extractor
+from training.measure import pair_f1, section_start_f1
 
 
 def _documents(path: Path, labels) -> list[dict]:
@@ -44,10 +48,16 @@ def ship(run_dir: Path, out_dir: Path, data_dir: Path) -> dict:
     packaged = PolicyModel.from_pretrained(str(out_dir), dtype=torch.float32)
     labels = packaged.config.labels
     metrics: dict = {}
+    extractor = Extractor.from_path(out_dir)
     for split in ("dev", "test"):
         documents = _documents(data_dir / f"{split}.jsonl", labels)
         metrics[split] = evaluate_documents(packaged, tokenizer, documents).metrics
         metrics[f"{split}_rules_baseline"] = evaluate_rules(documents).metrics
+        metrics[f"{split}_pipeline"] = {
+            "section_start": section_start_f1(documents),
+            "pairs_end_to_end": pair_f1(documents, extractor),
+            "pairs_linker_on_gold_entities": pair_f1(documents),
+        }
     (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
     return metrics
 
