@@ -104,6 +104,25 @@ class _Job:
     windows: list[Window]
 
 
+# The second character of a verb that a METRIC span may swallow: 提[高]…率, 降[低]…率.
+_VERB_TAILS = {"高": "提", "低": "降", "升": "提", "少": "减", "大": "扩", "小": "缩"}
+
+
+def tidy_metric_spans(text: str, spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
+    """Repair the two METRIC slips the tagger makes: a one-character METRIC
+    (no indicator is named by one character) is dropped, and a METRIC that
+    starts inside a verb (``提高食源性疾病…报告及时率``) loses the verb's tail."""
+    tidy = []
+    for start, end, label, score in spans:
+        if label == "METRIC":
+            if start > 0 and end - start > 2 and _VERB_TAILS.get(text[start]) == text[start - 1]:
+                start += 1
+            if end - start < 2:
+                continue
+        tidy.append((start, end, label, score))
+    return tidy
+
+
 class Predictor:
     """Batched inference of a :class:`~policynlp.modeling.PolicyModel` over pieces.
 
@@ -203,7 +222,8 @@ class Predictor:
                     chosen = probs[kept].argmax(axis=1).tolist()
                 tags = [self.tags[index] for index in chosen]
                 scores = probs[kept, chosen].tolist() if kept else []
-                prediction.spans = decode_spans(tags, [offsets[index] for index in kept], scores)
+                spans = decode_spans(tags, [offsets[index] for index in kept], scores)
+                prediction.spans = tidy_metric_spans(texts[job.text_index], spans)
             if pieces[job.text_index][job.piece_index].section is not None:
                 theme, kind = theme_sums[job_index], kind_sums[job_index]
                 prediction.theme = (theme / theme.sum()).tolist()

@@ -103,3 +103,12 @@ def test_decode_repairs_invalid_bio():
 
 def test_character_tags_follow_iob2():
     assert character_tags(5, [(1, 3, "DATE")]) == ["O", "B-DATE", "I-DATE", "O", "O"]
+
+
+def test_tidy_metric_spans_drops_one_character_metrics_and_verb_tails():
+    from policynlp.inference import tidy_metric_spans
+
+    text = "进一步提高产前筛查率，不断提高食源性疾病报告及时率，实行零差率。"
+    spans = [(4, 5, "METRIC", 0.6), (5, 10, "METRIC", 0.9), (14, 25, "METRIC", 0.8), (29, 30, "METRIC", 0.5),
+             (29, 30, "VALUE", 0.5)]
+    assert tidy_metric_spans(text, spans) == [(5, 10, "METRIC", 0.9), (15, 25, "METRIC", 0.8), (29, 30, "VALUE", 0.5)]
