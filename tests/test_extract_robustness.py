@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from policynlp.pipeline import Extractor
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "report.txt"
 REPORT_LINES = [
     "金寨县卫生健康委员会2023年工作总结",
     "一、主要工作成效",
@@ -82,6 +83,11 @@ def test_report_without_line_breaks_and_with_masked_numbers(extractor):
     result = extractor.extract(text)
     check_offsets(text, result)
     assert len(result.sections) >= 2
+
+
+def test_real_example_report(extractor):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    check_offsets(text, extractor.extract(text))
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="seed reports not beside the checkout")

@@ -8,17 +8,15 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "001_fceec2214bc8c208.txt"
+# A real scraped report kept in the repository (the same texture as the seeds).
+REPORT = Path(__file__).resolve().parents[2] / "examples" / "report.txt"
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artefacts"
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
 
 
 def seed_text() -> str:
-    if SEED.is_file():
-        return SEED.read_text(encoding="utf-8")
-    return ("金寨县卫生健康委员会2023年工作总结\n一、主要工作成效\n"
-            "（一）基层卫生服务能力持续提升。全年新建村卫生室12个，家庭医生签约率达到78.5%。\n")
+    return REPORT.read_text(encoding="utf-8")
 
 
 def test_submit_a_report_and_see_highlights_sections_and_table(live_server, tmp_path):
