@@ -47,11 +47,18 @@ def _model_metrics(extractor) -> dict:
 
 
 def _render(extraction, include: list[str]) -> dict[str, Any]:
-    data = extraction.to_dict()
+    """The response item for one result: only the outputs asked for are serialised."""
     out: dict[str, Any] = {"model": extraction.model, "characters": len(extraction.text)}
     for name in include:
-        out[name] = data[name]
+        if name == "text":
+            out["text"] = extraction.text
+        else:
+            out[name] = [item.to_dict() for item in getattr(extraction, name)]
     return out
+
+
+def _not_ready():
+    return error_response(503, "not_ready", "the model is still loading", headers={"Retry-After": "1"})
 
 
 def create_app(settings: ServerSettings | None = None, extractor=None) -> FastAPI:
@@ -153,7 +160,7 @@ def create_app(settings: ServerSettings | None = None, extractor=None) -> FastAP
                                       f"{where} has {len(text)} characters; the limit is {settings.max_chars}",
                                       limit=settings.max_chars)
         if not request.app.state.ready:
-            return error_response(503, "not_ready", "the model is still loading", headers={"Retry-After": "1"})
+            return _not_ready()
         try:
             results = await asyncio.wait_for(request.app.state.batcher.submit(texts), settings.timeout_s)
         except QueueFull as exc:
@@ -168,7 +175,7 @@ def create_app(settings: ServerSettings | None = None, extractor=None) -> FastAP
              summary="The served model: name, labels, themes, kinds and its card's metrics")
     async def model_info(request: Request):
         if not request.app.state.ready:
-            return error_response(503, "not_ready", "the model is still loading", headers={"Retry-After": "1"})
+            return _not_ready()
         loaded = request.app.state.extractor
         labels = loaded.labels
         return ModelInfo(name=loaded.name, version=policynlp.__version__, labels=list(labels.entity_labels),
@@ -182,7 +189,7 @@ def create_app(settings: ServerSettings | None = None, extractor=None) -> FastAP
              summary="The model is loaded and requests are served")
     async def readyz(request: Request):
         if not request.app.state.ready:
-            return error_response(503, "not_ready", "the model is still loading", headers={"Retry-After": "1"})
+            return _not_ready()
         return Health(status="ready")
 
     @app.get("/", include_in_schema=False)

@@ -55,6 +55,12 @@ class LiveServer:
             self.process.kill()
 
 
+@pytest.fixture
+def loopback_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    return free_port()
+
+
 @pytest.fixture(scope="session")
 def live_server(tiny_model_dir, tmp_path_factory):
     settings = ServerSettings(model_path=str(tiny_model_dir), max_chars=5_000, max_texts=8,

@@ -12,19 +12,11 @@ import pytest
 
 from policynlp.pipeline import DEFAULT_MODEL_DIR
 
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 pytestmark = pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "config.json").is_file(), reason="no shipped model")
 
 
-def test_policynlp_serve_answers_with_the_shipped_model(tmp_path):
-    port = free_port()
+def test_policynlp_serve_answers_with_the_shipped_model(tmp_path, loopback_port):
+    port = loopback_port
     log = (tmp_path / "serve.log").open("wb")
     command = [sys.executable, "-c", "from policynlp.cli import main; main()", "serve", "--port", str(port)]
     process = subprocess.Popen(command, cwd=tmp_path, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
