@@ -16,6 +16,7 @@ from seqeval.scheme import IOB2
 
 from policynlp.alignment import character_tags
 from policynlp.inference import Piece, Predictor, plan_pieces
+from policynlp.runtimes import make_runtime
 from policynlp.records import Section
 from policynlp.schema import LabelSet
 from policynlp.segmentation import segment
@@ -73,16 +74,19 @@ def _macro_f1(pairs: list[tuple[str, str]], labels: Sequence[str]) -> float:
 
 
 def evaluate_documents(model, tokenizer, documents: Sequence[Mapping[str, Any]], batch_size: int = 16,
-                       context_chars: int = 12, decoding: str = "viterbi") -> EvaluationReport:
+                       context_chars: int = 12, decoding: str = "viterbi",
+                       backend: str = "torch") -> EvaluationReport:
     """Score ``model`` on gold ``documents`` (ANNOTATION.md dicts).
 
-    ``decoding`` is passed to :class:`~policynlp.inference.Predictor`.
+    ``decoding`` is passed to :class:`~policynlp.inference.Predictor`;
+    ``backend`` names the runtime of the forward pass (:mod:`policynlp.runtimes`).
 
     Returns:
         See :func:`score_predictions`.
     """
     config = model.config
-    predictor = Predictor(model, tokenizer, batch_size=batch_size, decoding=decoding)
+    predictor = Predictor(model, tokenizer, batch_size=batch_size, decoding=decoding,
+                          runtime=make_runtime(model, backend))
     texts = [document["text"] for document in documents]
     planned = [gold_pieces(document) for document in documents]
     predictions = predictor.predict(texts, [pieces for _, pieces in planned])

@@ -26,6 +26,7 @@ from policynlp.alignment import (
     viterbi_tags,
 )
 from policynlp.records import Section
+from policynlp.runtimes import Runtime, TorchRuntime
 from policynlp.spans import strip_span
 
 CONTEXT_SEPARATOR = " / "
@@ -134,14 +135,17 @@ class Predictor:
         stride: Window overlap; the model config's by default.
         decoding: ``"viterbi"`` (the best IOB2-valid tag sequence) or
             ``"argmax"`` (each token's best tag, invalid sequences repaired).
+        runtime: What runs the forward pass (:mod:`policynlp.runtimes`); the
+            model itself in float32 by default.
     """
 
     def __init__(self, model, tokenizer, batch_size: int = 16, max_length: int | None = None,
-                 stride: int | None = None, decoding: str = "viterbi"):
+                 stride: int | None = None, decoding: str = "viterbi", runtime: Runtime | None = None):
         if decoding not in ("viterbi", "argmax"):
             raise ValueError(f"decoding must be 'viterbi' or 'argmax', not {decoding!r}")
         self.decoding = decoding
         self.model = model.eval()
+        self.runtime = runtime or TorchRuntime(self.model)
         self.tokenizer = tokenizer
         self.batch_size = batch_size
         config = model.config
@@ -192,10 +196,10 @@ class Predictor:
                 for row, (_, window) in enumerate(batch):
                     input_ids[row, : len(window.input_ids)] = torch.tensor(window.input_ids)
                     attention[row, : len(window.input_ids)] = 1
-                output = self.model(input_ids=input_ids, attention_mask=attention)
-                token_probs = output.token_logits.float().softmax(-1)
-                theme_probs = output.theme_logits.float().softmax(-1)
-                kind_probs = output.kind_logits.float().softmax(-1)
+                token_logits, theme_logits, kind_logits = self.runtime(input_ids, attention)
+                token_probs = token_logits.softmax(-1)
+                theme_probs = theme_logits.softmax(-1)
+                kind_probs = kind_logits.softmax(-1)
                 for row, (job_index, window) in enumerate(batch):
                     body = slice(window.body_offset, window.body_offset + window.length)
                     target = slice(window.token_start, window.token_start + window.length)
