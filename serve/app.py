@@ -77,7 +77,8 @@ def create_app(settings: ServerSettings | None = None, extractor=None) -> FastAP
         loaded = extractor
         if loaded is None:
             loaded = await asyncio.to_thread(
-                policynlp.load, settings.model_path or None, threads=settings.threads or None
+                policynlp.load, settings.model_path or None, threads=settings.threads or None,
+                backend=settings.backend,
             )
         batcher = MicroBatcher(
             lambda texts: list(loaded.pipe(texts, batch_size=max(len(texts), 1))),
@@ -178,7 +179,8 @@ def create_app(settings: ServerSettings | None = None, extractor=None) -> FastAP
             return _not_ready()
         loaded = request.app.state.extractor
         labels = loaded.labels
-        return ModelInfo(name=loaded.name, version=policynlp.__version__, labels=list(labels.entity_labels),
+        return ModelInfo(name=loaded.name, version=policynlp.__version__, backend=getattr(loaded, "backend", None),
+                         labels=list(labels.entity_labels),
                          themes=list(labels.themes), kinds=list(labels.kinds), metrics=request.app.state.metrics)
 
     @app.get("/healthz", response_model=Health, summary="The process is up")

@@ -27,10 +27,16 @@ def register(app: typer.Typer) -> None:
         max_body_mb: Annotated[float, typer.Option(min=0.001, help="Largest request body in MiB (413 beyond).")] = 8.0,
         timeout: Annotated[float, typer.Option(min=0.001, help="Per-request time limit in seconds (504 beyond).")] = 60.0,
         threads: Annotated[int, typer.Option(min=0, help="Torch threads per worker; 0 leaves torch's default.")] = 0,
+        backend: Annotated[str, typer.Option(help="Encoder runtime: auto, torch, torch-bf16, torch-int8, onnx, onnx-int8.")] = "auto",
     ) -> None:
         """Serve the model over HTTP: POST /v1/extract, GET /v1/model, /healthz, /readyz, /docs and a demo at /."""
         import uvicorn
 
+        from policynlp.runtimes import BACKENDS
+
+        if backend not in BACKENDS:
+            typer.echo(f"error: unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}", err=True)
+            raise typer.Exit(2)
         if model is not None and not (model / "config.json").is_file():
             typer.echo(f"error: no model at {model}: expected a directory holding config.json", err=True)
             raise typer.Exit(2)
@@ -38,6 +44,7 @@ def register(app: typer.Typer) -> None:
             model_path=str(model) if model else "", max_batch=max_batch, max_wait_ms=max_wait_ms,
             batching=batching, max_queue=max_queue, max_chars=max_chars, max_texts=max_texts,
             max_body_bytes=int(max_body_mb * 1024 * 1024), timeout_s=timeout, threads=threads,
+            backend=backend,
         )
         os.environ.update(settings.to_env())  # each worker process reads its settings from here
         uvicorn.run("serve.app:app_factory", factory=True, host=host, port=port, workers=workers,

@@ -96,6 +96,7 @@ class ExtractResponse(BaseModel):
 class ModelInfo(BaseModel):
     name: str | None
     version: str
+    backend: str | None = Field(default=None, description="What runs the encoder (`torch`, `torch-bf16`, `onnx`...).")
     labels: list[str]
     themes: list[str]
     kinds: list[str]

@@ -28,6 +28,7 @@ class ServerSettings:
         max_body_bytes: Largest request body accepted (413 beyond).
         timeout_s: Per-request limit on waiting for and running inference (504 beyond).
         threads: Torch CPU threads for inference; torch's default when 0.
+        backend: Encoder runtime (:mod:`policynlp.runtimes`).
     """
 
     model_path: str = ""
@@ -40,6 +41,7 @@ class ServerSettings:
     max_body_bytes: int = 8 * 1024 * 1024
     timeout_s: float = 60.0
     threads: int = 0
+    backend: str = "auto"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "ServerSettings":

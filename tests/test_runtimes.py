@@ -107,3 +107,15 @@ def test_load_with_a_backend_extracts_with_exact_offsets(tiny_model_dir, backend
 
 def test_load_defaults_to_auto(tiny_model_dir):
     assert load(tiny_model_dir).backend == runtimes.resolve_backend("auto")
+
+
+def test_the_cli_refuses_an_unknown_backend_with_the_choices(tiny_model_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from policynlp.cli import app
+
+    report = tmp_path / "r.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    result = CliRunner().invoke(app, ["extract", "--model", str(tiny_model_dir), "--backend", "tensorrt", str(report)])
+    assert result.exit_code == 2
+    assert "unknown backend 'tensorrt'" in result.output

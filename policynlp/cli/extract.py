@@ -68,6 +68,10 @@ def register(app: typer.Typer) -> None:
         output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
         indicators_csv: Path | None = typer.Option(None, "--indicators-csv", help="Also write the indicator table here."),
         batch_size: int = typer.Option(16, "--batch-size", min=1, help="Encoder windows per forward pass."),
+        backend: str = typer.Option(
+            "auto", "--backend",
+            help="Encoder runtime: auto, torch, torch-bf16, torch-int8, onnx, onnx-int8 (see policynlp.runtimes).",
+        ),
     ) -> None:
         """Extract entities, sections and indicators from reports.
 
@@ -81,8 +85,8 @@ def register(app: typer.Typer) -> None:
 
         console = Console(stderr=True)
         try:
-            extractor = load(model, batch_size=batch_size)
-        except PolicyNLPError as error:
+            extractor = load(model, batch_size=batch_size, backend=backend)
+        except (PolicyNLPError, ValueError, ImportError) as error:
             typer.echo(f"policynlp extract: {error}", err=True)
             raise typer.Exit(code=2)
 
