@@ -124,6 +124,23 @@ def tidy_metric_spans(text: str, spans: list[tuple[int, int, str, float]]) -> li
     return tidy
 
 
+#: Characters of text encoded at a time (see :meth:`Predictor.predict`).
+CHUNK_CHARS = 16_384
+
+#: Batches are padded to a multiple of this many tokens (see :func:`_bucket`).
+WIDTH_STEP = 32
+
+
+def _bucket(width: int, max_length: int) -> int:
+    """The padded width of a batch whose longest window has ``width`` ids.
+
+    CPU kernels (oneDNN) build and cache a plan, with repacked weights, for every
+    input shape they meet; on a long report each distinct length would add one,
+    and memory would grow with the report. Rounding up to a few widths bounds them.
+    """
+    return max(width, min(-(-width // WIDTH_STEP) * WIDTH_STEP, max_length))
+
+
 class Predictor:
     """Batched inference of a :class:`~policynlp.modeling.PolicyModel` over pieces.
 
@@ -156,6 +173,7 @@ class Predictor:
         self.special = special_ids(tokenizer)
         self.tags = list(config.tags)
         self._context_cache: dict[str, tuple[int, ...]] = {}
+        self.chunk_chars = CHUNK_CHARS
 
     def _context(self, context: str) -> tuple[int, ...]:
         if context not in self._context_cache:
@@ -172,12 +190,30 @@ class Predictor:
         Returns:
             For each text, one :class:`PiecePrediction` per piece, in the same order.
         """
-        jobs: list[_Job] = []
-        for text_index, (text, text_pieces) in enumerate(zip(texts, pieces)):
+        results = [[PiecePrediction() for _ in text_pieces] for text_pieces in pieces]
+        # Pieces go through in chunks of about CHUNK_CHARS characters: tokens, windows and
+        # probabilities of one chunk are freed before the next, so memory does not grow
+        # with the length of a report, while a chunk is long enough to batch well.
+        chunk: list[tuple[int, int, Piece]] = []
+        size = 0
+        for text_index, text_pieces in enumerate(pieces):
             for piece_index, piece in enumerate(text_pieces):
-                tokens = tokenize_piece(self.tokenizer, text, piece.start, piece.end)
-                windows = make_windows(tokens, self._context(piece.context), self.special, self.max_length, self.stride)
-                jobs.append(_Job(text_index, piece_index, tokens, windows))
+                chunk.append((text_index, piece_index, piece))
+                size += piece.end - piece.start
+                if size >= self.chunk_chars:
+                    self._predict_chunk(texts, chunk, results)
+                    chunk, size = [], 0
+        if chunk:
+            self._predict_chunk(texts, chunk, results)
+        return results
+
+    def _predict_chunk(self, texts: Sequence[str], chunk: list[tuple[int, int, Piece]],
+                       results: list[list[PiecePrediction]]) -> None:
+        jobs: list[_Job] = []
+        for text_index, piece_index, piece in chunk:
+            tokens = tokenize_piece(self.tokenizer, texts[text_index], piece.start, piece.end)
+            windows = make_windows(tokens, self._context(piece.context), self.special, self.max_length, self.stride)
+            jobs.append(_Job(text_index, piece_index, tokens, windows))
 
         token_sums = [torch.zeros(len(job.tokens.ids), len(self.tags)) for job in jobs]
         token_counts = [torch.zeros(len(job.tokens.ids), 1) for job in jobs]
@@ -190,7 +226,7 @@ class Predictor:
         with torch.inference_mode():
             for batch_start in range(0, len(flat), self.batch_size):
                 batch = flat[batch_start:batch_start + self.batch_size]
-                width = max(len(window.input_ids) for _, window in batch)
+                width = _bucket(max(len(window.input_ids) for _, window in batch), self.max_length)
                 input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
                 attention = torch.zeros((len(batch), width), dtype=torch.long)
                 for row, (_, window) in enumerate(batch):
@@ -212,7 +248,6 @@ class Predictor:
                     theme_sums[job_index] = theme if theme_sums[job_index] is None else theme_sums[job_index] + theme
                     kind_sums[job_index] = kind if kind_sums[job_index] is None else kind_sums[job_index] + kind
 
-        results = [[PiecePrediction() for _ in text_pieces] for text_pieces in pieces]
         for job_index, job in enumerate(jobs):
             prediction = results[job.text_index][job.piece_index]
             if len(job.tokens.ids):
@@ -228,8 +263,7 @@ class Predictor:
                 scores = probs[kept, chosen].tolist() if kept else []
                 spans = decode_spans(tags, [offsets[index] for index in kept], scores)
                 prediction.spans = tidy_metric_spans(texts[job.text_index], spans)
-            if pieces[job.text_index][job.piece_index].section is not None:
+            if chunk[job_index][2].section is not None:
                 theme, kind = theme_sums[job_index], kind_sums[job_index]
                 prediction.theme = (theme / theme.sum()).tolist()
                 prediction.kind = (kind / kind.sum()).tolist()
-        return results

@@ -49,6 +49,7 @@ def test_model_health_and_ready(live_server):
     model = httpx.get(f"{live_server.url}/v1/model").json()
     assert model["labels"] == ["METRIC", "INSTITUTION", "VALUE", "DATE"]
     assert len(model["themes"]) == 13 and model["kinds"] == ["summary", "plan", "problem"]
+    assert model["backend"] in ("torch", "torch-bf16")  # "auto", resolved on this machine
     assert httpx.get(f"{live_server.url}/healthz").json() == {"status": "ok"}
     assert httpx.get(f"{live_server.url}/readyz").json() == {"status": "ready"}
     assert httpx.get(f"{live_server.url}/openapi.json").json()["paths"]["/v1/extract"]["post"]
