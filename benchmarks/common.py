@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import socket
 import statistics
 import time
 from datetime import date
@@ -41,6 +42,13 @@ def interleaved(candidates: dict[str, Callable[[], object]], runs: int, warmup: 
             candidate()
             timings[name].append(time.perf_counter() - start)
     return timings
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def median(values: list[float]) -> float:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,20 +27,14 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.common import held_out_texts, median, save
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from benchmarks.common import free_port, held_out_texts, median, save
 
 
 class Server:
     """``policynlp serve`` in a child process, ready when this returns."""
 
     def __init__(self, batching: bool, max_batch: int, max_wait_ms: float):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [str(Path(sys.executable).with_name("policynlp")), "serve", "--port", str(self.port),
                    "--max-batch", str(max_batch), "--max-wait-ms", str(max_wait_ms),

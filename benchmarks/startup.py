@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-from benchmarks.common import median, save
+from benchmarks.common import free_port, median, save
 
 PROBE = r"""
 import json, time
@@ -44,14 +43,8 @@ print(json.dumps({"import_policynlp_s": light - start, "import_pipeline_s": heav
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def server_ready_s(timeout: float = 120.0) -> float:
-    port = _free_port()
+    port = free_port()
     start = time.perf_counter()
     server = subprocess.Popen([str(Path(sys.executable).with_name("policynlp")), "serve", "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
