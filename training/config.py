@@ -88,6 +88,7 @@ class OptimizationConfig(Strict):
     warmup_ratio: float = Field(0.05, ge=0, lt=1)
     max_grad_norm: float = Field(1.0, gt=0)
     threads: int | None = Field(None, gt=0, description="torch CPU threads; all cores when unset")
+    bf16: bool = Field(False, description="bfloat16 autocast (mixed precision; weights stay float32)")
 
 
 class EvaluationConfig(Strict):

@@ -178,6 +178,7 @@ def train(config: TrainConfig, resume: str | bool | None = None) -> dict[str, An
         seed=config.seed,
         data_seed=config.seed,
         use_cpu=not torch.cuda.is_available(),
+        bf16=optimization.bf16,
         report_to="none",
         # A progress bar only helps on a terminal; in a log file it is noise.
         disable_tqdm=not sys.stderr.isatty(),
